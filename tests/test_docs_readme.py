@@ -42,3 +42,22 @@ def test_readme_skips_hidden_code_cell(tmp_path):
         ' {"cell_type": "markdown", "id": "c", "metadata": {}, "source": ["Text."]}],'
         ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
     assert make_readme.render_readme(index) == "# Title\n\nText.\n"
+
+
+@pytest.mark.parametrize("markdown, expected", [
+    ("![figure](images/plot.png)", "![figure](nbs/images/plot.png)"),
+    ("[core API](00_core.ipynb)", "[core API](nbs/00_core.ipynb)"),
+    ("[paper](https://openreview.net)", "[paper](https://openreview.net)"),
+    ("[section](#install)", "[section](#install)"),
+    ("[root](/LICENSE)", "[root](/LICENSE)"),
+])
+def test_readme_rebases_relative_links(markdown, expected):
+    assert make_readme.rebase_links(markdown) == expected
+
+
+def test_readme_links_point_to_files():
+    readme = (ROOT / "README.md").read_text()
+    targets = make_readme.RELATIVE_LINK.findall(readme)
+    assert targets, "README.md has no relative links to check"
+    for target in targets:
+        assert (ROOT / target).exists(), f"README.md links to {target}, which does not exist"

@@ -51,15 +51,25 @@ def source_notebooks(nbs_path: Path) -> list[Path]:
     return sorted(p for p in nbs_path.glob("*.ipynb") if not p.name.startswith(("_", ".")))
 
 
+def asset_files(nbs_path: Path) -> list[Path]:
+    "List the other files in `nbs_path` that pages link to (images), skipping hidden folders, notebooks and YAML."
+    assets = []
+    for path in sorted(nbs_path.rglob("*")):
+        rel = path.relative_to(nbs_path)
+        hidden = any(part.startswith((".", "_")) for part in rel.parts)
+        if path.is_file() and not hidden and path.suffix not in {".ipynb", ".yml", ".yaml"}: assets.append(path)
+    return assets
+
+
 def sha256_file(path: Path) -> str:
     "Return the SHA-256 hex digest of the file at `path`."
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def input_hashes(root: Path = ROOT) -> dict[str, str]:
-    "Map each build input (notebooks, then build tools), as a path relative to `root`, to its SHA-256."
+    "Map each build input (notebooks, images, then build tools), as a path relative to `root`, to its SHA-256."
     nbs_path = root / get_config(root).nbs_path.name
-    paths = source_notebooks(nbs_path) + [root / name for name in TOOL_FILES]
+    paths = source_notebooks(nbs_path) + asset_files(nbs_path) + [root / name for name in TOOL_FILES]
     return {path.relative_to(root).as_posix(): sha256_file(path) for path in paths}
 
 
@@ -139,6 +149,16 @@ def stage_notebook(processed: Path, notebook: Path, out_dir: Path) -> tuple[str,
     return name, front_matter["title"]
 
 
+def _rename_links(page: Path, renames: dict[str, str]) -> None:
+    "Point markdown links to source notebooks (`00_core.ipynb`) at their staged pages (`core.ipynb`)."
+    nb = read_nb(page)
+    pattern = re.compile(r"\]\((" + "|".join(re.escape(old) for old in renames) + r")([#)])")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = pattern.sub(lambda match: f"]({renames[match.group(1)]}{match.group(2)}", cell.source)
+    write_nb(nb, page)
+
+
 def _add_navigation(index: Path, pages: list[str]) -> None:
     "Append to the home page the table of contents from which the theme builds its sidebar."
     nb = read_nb(index)
@@ -180,12 +200,13 @@ def stage_sources(root: Path, src_dir: Path) -> list[tuple[str, str]]:
         pages.append(page)
 
     # Other files in nbs/ (images that markdown cells link to) keep their place next to the pages.
-    for path in sorted(cache.rglob("*")):
-        rel = path.relative_to(cache)
-        if path.is_file() and path.suffix not in {".ipynb", ".yml", ".yaml"}:
-            (src_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, src_dir / rel)
+    for path in asset_files(nbs_path):
+        rel = path.relative_to(nbs_path)
+        (src_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, src_dir / rel)
 
+    renames = {notebook.name: f"{name}.ipynb" for notebook, (name, _) in zip(notebooks, pages)}
+    for name, _ in pages: _rename_links(src_dir / f"{name}.ipynb", renames)
     _add_navigation(src_dir / "index.ipynb", [name for name, _ in pages if name != "index"])
     return pages
 
