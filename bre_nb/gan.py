@@ -189,7 +189,7 @@ def _check_weight(name: str, value: float):
 
 def _check_iters(name: str, value: int | None):
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-        raise ValueError(f"{name} must be None or a positive number of generator updates, got {value!r}.")
+        raise ValueError(f"{name} must be None or a positive integer number of generator updates, got {value!r}.")
 
 def _check_kinds(on: str | Sequence[str]) -> tuple[str, ...]:
     kinds = (on,) if isinstance(on, str) else tuple(on)
@@ -285,6 +285,10 @@ class BRECallback(_GenUpdateCounter):
         results = {kind: bre_loss(step.call(kind).activations, zeta=self.zeta, margin=self.margin,
                                   binarizer=self.binarizer, check_finite=False) for kind in self.on}
         total = torch.stack([out.loss for out in results.values()]).mean()
+        # bre_loss skips its own finiteness check here, so one check of the total (a single synchronization) names the problem.
+        if not bool(torch.isfinite(total)):
+            raise ValueError(f"BRE is NaN or infinite at generator update {self.gen_updates}: the critic's activations on "
+                             f"{list(self.on)} contain NaN or infinite values. Check the data for NaN and lower the learning rate.")
         weight = self.current_weight
         if weight > 0:
             self.learn.loss_grad = self.learn.loss_grad + weight * total
@@ -451,6 +455,10 @@ def bre_gan_learner(
     **kwargs,  # passed to `GANLearner`, for example lr, wd or switch_eval
 ) -> GANLearner:
     "A fastai `GANLearner` whose critic is regularized with BRE (and optionally WGAN-GP), with `n_critic` critic updates per generator update."
+    # Check the options under this function's own names before the callbacks check them under theirs.
+    _check_weight("bre_weight", bre_weight)
+    _check_iters("bre_decay_iters", bre_decay_iters)
+    _check_iters("lr_anneal_iters", lr_anneal_iters)
     bre = BRECallback(bre_weight, layers, on, zeta, margin, binarizer, bre_decay_iters)
     bre.layer_names = select_critic_layers(critic, layers)  # raises on invalid layers before training
     _check_weight("gp_weight", gp_weight)
