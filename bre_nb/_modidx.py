@@ -19,6 +19,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                              'bre_nb.core._as_named_layers': ('core.html#_as_named_layers', 'bre_nb/core.py'),
                              'bre_nb.core._autocast_disabled': ('core.html#_autocast_disabled', 'bre_nb/core.py'),
                              'bre_nb.core._check_batch_size': ('core.html#_check_batch_size', 'bre_nb/core.py'),
+                             'bre_nb.core._check_margin': ('core.html#_check_margin', 'bre_nb/core.py'),
+                             'bre_nb.core._check_zeta': ('core.html#_check_zeta', 'bre_nb/core.py'),
                              'bre_nb.core._flatten': ('core.html#_flatten', 'bre_nb/core.py'),
                              'bre_nb.core._overlap_matrix': ('core.html#_overlap_matrix', 'bre_nb/core.py'),
                              'bre_nb.core._pair_overlaps': ('core.html#_pair_overlaps', 'bre_nb/core.py'),

@@ -37,7 +37,7 @@ def exit_message(capsys, argv: list[str]) -> str:
 def test_help_lists_options_with_units():
     result = subprocess.run(bre_mog_command() + ["--help"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    for option in ["--dataset", "--architecture", "--iterations", "--batch-size", "--lr", "--bre-weight",
+    for option in ["--dataset", "--architecture", "--iterations", "--batch-size", "--lr", "--beta1", "--bre-weight",
                    "--layers", "--seed", "--output", "--overwrite"]:
         assert option in result.stdout
     assert "generator updates" in result.stdout
@@ -51,6 +51,7 @@ def test_help_lists_options_with_units():
     (["--batch-size", "1"], "batch_size must be at least 2"),
     (["--iterations", "0"], "iterations must be at least 1, got 0"),
     (["--lr", "0"], "lr must be a positive finite number, got 0.0"),
+    (["--beta1", "1"], "beta1 must be in [0, 1), got 1.0"),
     (["--layers", "h2,h7"], "got ['h2', 'h7']"),
     (["--threads", "0"], "threads must be at least 1"),
 ])
