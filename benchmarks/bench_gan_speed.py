@@ -1,10 +1,10 @@
 """Speed of fastai GAN training with BRE against a plain PyTorch loop doing the same updates.
 
-Measures (1) generator updates per second of `bre_gan_learner` and of a minimal PyTorch loop with the
-same networks, batch size, critic:generator ratio, optimizer and BRE terms (fake and interpolates,
-"multi" layers), timing the variants in interleaved repeats; and (2) the time of a critic step with
-BRE relative to a plain critic step, in the PyTorch loop. Prints a markdown table and writes it to
-benchmarks/results/gan_speed.md.
+The script measures two things. First, generator updates per second of `bre_gan_learner` and of a
+minimal PyTorch loop with the same networks, batch size, critic:generator ratio, optimizer and BRE
+terms (fake and interpolates, "multi" layers), timing the variants in interleaved repeats. Second,
+the time of a critic step with BRE relative to a plain critic step, in the PyTorch loop. It prints
+a markdown table and writes it to benchmarks/results/gan_speed.md.
 
     python benchmarks/bench_gan_speed.py [--repeats 5] [--gen-updates 300]
 """
